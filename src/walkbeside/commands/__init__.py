@@ -1,0 +1,1 @@
+"""One module per `walkbeside` subcommand, each with ``register(subparsers)``."""
