@@ -159,10 +159,14 @@ def check_module(path: Path, root: Path | None = None) -> list[Problem]:
         add(nb.meta_line(), "the notebook has no `walkbeside` metadata", "add metadata.walkbeside with module, title, minutes, questions, objectives, content_note, key_points, references (docs/authoring.md)")
         return problems
     slug = meta.get("module")
-    if slug != path.stem:
-        add(nb.meta_line("module"), f"metadata module is {slug!r} but the file is {path.name}", f"set metadata.walkbeside.module to {path.stem!r}")
-    if curriculum.find_module(path.stem, root) is None:
-        add(1, f"{path.stem!r} is not in modules/manifest.yml", "add it to the manifest or rename the file")
+    in_modules = path.resolve().parent == ((root or curriculum.curriculum_root()) / "modules").resolve()
+    identity: list[Problem] = []
+    if in_modules and slug != path.stem:
+        identity.append(Problem(shown, nb.meta_line("module"), f"metadata module is {slug!r} but the file is {path.name}", f"set metadata.walkbeside.module to {path.stem!r}"))
+    ref = curriculum.find_module(path.stem if in_modules else str(slug), root)
+    if ref is None or ref.slug != (path.stem if in_modules else slug):
+        identity.append(Problem(shown, nb.meta_line("module") if not in_modules else 1, f"{(path.stem if in_modules else slug)!r} is not in modules/manifest.yml", "add it to the manifest or fix the module slug"))
+    slug = path.stem if in_modules else str(slug)
     for key in ("title", "content_note"):
         if not isinstance(meta.get(key), str) or not meta.get(key, "").strip():
             add(nb.meta_line(key), f"missing {key.replace('_', ' ')} in the metadata", f"add metadata.walkbeside.{key} as text")
@@ -183,7 +187,8 @@ def check_module(path: Path, root: Path | None = None) -> list[Problem]:
     if not isinstance(glossary, list) or not all(isinstance(g, dict) and g.get("term") and g.get("definition") for g in glossary):
         add(nb.meta_line("glossary"), "glossary entries need a term and a definition", "write each as {term, definition}")
     if problems:
-        return problems
+        return identity + problems
+    problems += identity
 
     cells = nb.cells
     if not cells:
@@ -241,7 +246,7 @@ def check_module(path: Path, root: Path | None = None) -> list[Problem]:
         line = nb.cell_line(index)
         key = args[0] if args else None
         if func != "crisis_card" and not isinstance(key, str):
-            add(line, f"{func}() needs its id as plain text", f'write e.g. {func}("{path.stem}/...")')
+            add(line, f"{func}() needs its id as plain text", f'write e.g. {func}("{slug}/...")')
             continue
         if func == "scenario":
             try:
@@ -261,8 +266,8 @@ def check_module(path: Path, root: Path | None = None) -> list[Problem]:
             except selfcare.ToolNotFound as exc:
                 add(line, f"{func} {key!r} cannot be shown: {str(exc).splitlines()[0]}", "fix the id or modules/self-care-tools/<module>.yaml")
         elif func == "reflection":
-            if not key.startswith(f"{path.stem}/"):
-                add(line, f"reflection id {key!r} must start with {path.stem + '/'!r}", f'write reflection("{path.stem}/<name>", "<prompt>")')
+            if not key.startswith(f"{slug}/"):
+                add(line, f"reflection id {key!r} must start with {slug + '/'!r}", f'write reflection("{slug}/<name>", "<prompt>")')
             if key in reflections:
                 add(line, f"reflection id {key!r} is used twice (first at line {reflections[key]})", "give each reflection its own id")
             reflections.setdefault(key, line)

@@ -81,6 +81,8 @@ def load(path: Path) -> tuple[Any, Lines]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context_mark and mark and exc.context_mark.line < mark.line:
+            what += f" (the part that is not closed starts at line {exc.context_mark.line + 1})"
         raise DataFileError(Problem(shown, line, f"invalid YAML: {what}", "fix the indentation or quoting at this line")) from None
     except YAMLError as exc:
         raise DataFileError(Problem(shown, 1, f"invalid YAML: {exc}", "fix the YAML syntax")) from None

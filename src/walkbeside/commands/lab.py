@@ -31,6 +31,8 @@ def lab_command(ws: Path, *, port: int | None, open_browser: bool) -> list[str]:
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--ServerApp.ip=127.0.0.1",
     ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI machines run as root; mentors do not
     if port is not None:
         cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     cmd.append("--ServerApp.open_browser=" + ("True" if open_browser else "False"))
@@ -56,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
         print("  Your own copies were kept. Open the new versions beside them to see what changed.")
     env = dict(os.environ, WALKBESIDE_WORKSPACE=str(ws))
     print("Starting JupyterLab on the start page. Press Ctrl+C in this window to stop it.", flush=True)
+    cmd = lab_command(ws, port=args.port, open_browser=not args.no_browser)
+    if os.name == "posix":
+        # Become JupyterLab, so Ctrl+C and stop signals reach the server itself (no orphans).
+        os.chdir(ws)
+        os.execve(cmd[0], cmd, env)
     try:
-        return subprocess.call(lab_command(ws, port=args.port, open_browser=not args.no_browser), env=env, cwd=ws)
+        return subprocess.call(cmd, env=env, cwd=ws)
     except KeyboardInterrupt:
         return 0
