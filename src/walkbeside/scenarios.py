@@ -7,57 +7,16 @@ lead nowhere, parts of the story no one can reach, and loops a learner cannot le
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from . import curriculum
-from .datafiles import DataFileError, Lines, line_for, load
-from .language import find_avoided_terms
+from .datafiles import Lines, line_for
 from .problems import Problem, display_path
+from .validation import language_problems, load_checked, schema_problems, texts  # noqa: F401 (re-exported)
 
 CONTENT_MINIMUMS = {"endings": 3, "decisions": 2}
-
-
-@lru_cache(maxsize=None)
-def schema_validator(name: str) -> Draft202012Validator:
-    text = (Path(__file__).resolve().parent / "schemas" / name).read_text(encoding="utf-8")
-    return Draft202012Validator(json.loads(text))
-
-
-def schema_problems(data: Any, lines: Lines, shown: str, schema: str) -> list[Problem]:
-    """JSON Schema errors in words an author understands, each at its line."""
-    problems = []
-    for error in sorted(schema_validator(schema).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        where = tuple(error.absolute_path)
-        field_name = ".".join(str(p) for p in where) or "the file"
-        if error.validator == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else error.message
-            if missing == "debrief":
-                message, fix = f"{field_name}: this ending has no debrief", "add a debrief that explains what happened and why"
-            else:
-                message, fix = f"{field_name}: missing `{missing}`", f"add `{missing}` (see {schema})"
-        elif error.validator == "additionalProperties":
-            message, fix = f"{field_name}: unknown field ({error.message.split('(')[-1].rstrip(')')})", f"remove it or fix its spelling (see {schema})"
-        elif error.validator == "pattern":
-            message, fix = f"{field_name}: {error.instance!r} is not a valid id", "use lower-case words joined by hyphens, e.g. late-night-money"
-        elif error.validator == "enum":
-            message, fix = f"{field_name}: {error.instance!r} is not allowed", "use one of: " + ", ".join(map(str, error.validator_value))
-        elif error.validator == "minLength":
-            message, fix = f"{field_name}: is empty", "write the text"
-        elif error.validator == "minItems":
-            message, fix = f"{field_name}: needs at least {error.validator_value} item(s)", "add the missing items"
-        elif error.validator == "type":
-            kind = {"string": "text", "array": "a list", "object": "a set of fields", "boolean": "true or false", "integer": "a whole number"}.get(str(error.validator_value), str(error.validator_value))
-            message, fix = f"{field_name}: should be {kind}", "fix the value's form (quote text that contains a colon)"
-        else:
-            message, fix = f"{field_name}: {error.message}", f"see {schema}"
-        problems.append(Problem(shown, line_for(lines, where), message, fix))
-    return problems
 
 
 @dataclass
@@ -86,21 +45,15 @@ class Scenario:
 def check_file(path: Path, root: Path | None = None) -> tuple[Scenario | None, list[Problem]]:
     """Load and fully validate one scenario file. Never raises for bad content."""
     shown = display_path(path)
-    try:
-        data, lines = load(path)
-    except DataFileError as exc:
-        return None, [exc.problem]
-    if not isinstance(data, dict):
-        return None, [Problem(shown, 1, "a scenario file must be a set of fields (id, title, module, ...)", "see src/walkbeside/schemas/scenario.schema.json")]
-    problems = schema_problems(data, lines, shown, "scenario.schema.json")
-    if problems:
+    data, lines, problems = load_checked(path, "scenario.schema.json", "id, title, module, ...")
+    if data is None or problems:
         return None, problems
     scenario = Scenario(path, data, lines)
     problems += _identity_problems(scenario, shown, root)
     problems += _graph_problems(scenario, shown)
     if not problems:
         problems += _standards_problems(scenario, shown)
-    problems += _language_problems(scenario, shown)
+    problems += language_problems(scenario.data, scenario.lines, shown)
     return (scenario if not problems else None), problems
 
 
@@ -198,26 +151,6 @@ def _standards_problems(s: Scenario, shown: str) -> list[Problem]:
     if longest_decisions(s) < CONTENT_MINIMUMS["decisions"]:
         problems.append(Problem(shown, line_for(s.lines, ("nodes",)), f"the longest path has fewer than {CONTENT_MINIMUMS['decisions']} decisions", "add a second decision point"))
     return problems
-
-
-def texts(data: Any, path: tuple = ()):
-    """Every (path, text) in nested content data."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from texts(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from texts(value, path + (i,))
-    elif isinstance(data, str):
-        yield path, data
-
-
-def _language_problems(s: Scenario, shown: str) -> list[Problem]:
-    return [
-        Problem(shown, line_for(s.lines, where) + offset, f"avoid the term {term!r}", f"say {instead!r} (Luxembourg Guidelines)")
-        for where, text in texts(s.data)
-        for offset, term, instead in find_avoided_terms(text)
-    ]
 
 
 def scenario_files(root: Path | None = None) -> list[Path]:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from . import curriculum
-from .datafiles import DataFileError, line_for, load
+from .datafiles import line_for
 from .problems import Problem, display_path
-from .scenarios import schema_problems
+from .validation import language_problems, load_checked
 
 SCALE = ["Never", "Rarely", "Sometimes", "Often", "Very often"]  # scored 0-4
 NOT_A_MEASURE = ("This check-in is a reflection aid written for Walk Beside. It is not a validated "
@@ -28,15 +28,10 @@ def tools_file(module_slug: str, root: Path | None = None) -> Path:
 
 def check_file(path: Path, root: Path | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
     shown = display_path(path)
-    try:
-        data, lines = load(path)
-    except DataFileError as exc:
-        return None, [exc.problem]
-    if not isinstance(data, dict):
-        return None, [Problem(shown, 1, "a self-care tools file must have `check_in` and `plan`", "see src/walkbeside/schemas/self-care-tools.schema.json")]
-    problems = schema_problems(data, lines, shown, "self-care-tools.schema.json")
-    if problems:
+    data, lines, problems = load_checked(path, "self-care-tools.schema.json", "check_in, plan")
+    if data is None or problems:
         return None, problems
+    problems += language_problems(data, lines, shown)
     check_in = data["check_in"]
     top = len(check_in["items"]) * (len(SCALE) - 1)
     bands = sorted(check_in["bands"], key=lambda b: b["min"])

@@ -6,22 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from . import curriculum
-from .datafiles import DataFileError, line_for, load
-from .language import find_avoided_terms
+from .datafiles import line_for
 from .problems import Problem, display_path
-from .scenarios import schema_problems, texts
+from .validation import language_problems, load_checked
 
 
 def check_file(path: Path, root: Path | None = None) -> tuple[dict[str, Any] | None, list[Problem]]:
     shown = display_path(path)
-    try:
-        data, lines = load(path)
-    except DataFileError as exc:
-        return None, [exc.problem]
-    if not isinstance(data, dict):
-        return None, [Problem(shown, 1, "a self-check file must be a set of fields (module, questions)", "see src/walkbeside/schemas/self-check.schema.json")]
-    problems = schema_problems(data, lines, shown, "self-check.schema.json")
-    if problems:
+    data, lines, problems = load_checked(path, "self-check.schema.json", "module, questions")
+    if data is None or problems:
         return None, problems
     if data["module"] != path.stem:
         problems.append(Problem(shown, line_for(lines, ("module",)), f"module {data['module']!r} does not match the file name {path.name!r}", f"name the file {data['module']}.yaml"))
@@ -36,9 +29,7 @@ def check_file(path: Path, root: Path | None = None) -> tuple[dict[str, Any] | N
         best = sum(1 for option in question["options"] if option.get("best"))
         if best != 1:
             problems.append(Problem(shown, line, f"question {question['id']!r} marks {best} options as best", "mark exactly one option with `best: true`"))
-    for where, text in texts(data):
-        for offset, term, instead in find_avoided_terms(text):
-            problems.append(Problem(shown, line_for(lines, where) + offset, f"avoid the term {term!r}", f"say {instead!r} (Luxembourg Guidelines)"))
+    problems += language_problems(data, lines, shown)
     return (data if not problems else None), problems
 
 
