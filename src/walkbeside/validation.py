@@ -7,11 +7,17 @@ content file reports problems the same way (``file:line: problem — what to do`
 from __future__ import annotations
 
 import json
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+# jsonschema optionally imports rfc3987-syntax for the "iri"/"uri" formats, which builds a
+# parser at import time (~1 s of CPU on every CLI call and kernel start). Our schemas use no
+# formats, so tell Python it is absent unless something already loaded it.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from jsonschema import Draft202012Validator  # noqa: E402
 
 from .datafiles import DataFileError, Lines, line_for, load
 from .language import find_avoided_terms
