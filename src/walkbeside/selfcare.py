@@ -33,21 +33,25 @@ def check_file(path: Path, root: Path | None = None) -> tuple[dict[str, Any] | N
         return None, problems
     problems += language_problems(data, lines, shown)
     check_in = data["check_in"]
-    top = len(check_in["items"]) * (len(SCALE) - 1)
-    bands = sorted(check_in["bands"], key=lambda b: b["min"])
-    expected = 0
-    for band in bands:
-        if band["min"] != expected or band["max"] < band["min"]:
-            problems.append(Problem(shown, line_for(lines, ("check_in", "bands")), f"the bands must cover every total from 0 to {top} with no gaps or overlaps (problem near {band['min']}–{band['max']})", "fix the min/max values"))
-            break
-        expected = band["max"] + 1
-    else:
-        if expected != top + 1:
-            problems.append(Problem(shown, line_for(lines, ("check_in", "bands")), f"the bands stop at {expected - 1} but the highest total is {top}", f"make the last band end at {top}"))
+    for key, items in (("bands", check_in["items"]), ("positive_bands", check_in.get("positive_items", []))):
+        if key in check_in:
+            problems += _band_problems(check_in[key], len(items) * (len(SCALE) - 1), shown, line_for(lines, ("check_in", key)))
     ids = [i["id"] for i in check_in["items"] + check_in.get("positive_items", [])]
     if len(ids) != len(set(ids)):
         problems.append(Problem(shown, line_for(lines, ("check_in", "items")), "two check-in statements share an id", "give each statement its own id"))
     return (data if not problems else None), problems
+
+
+def _band_problems(bands: list[dict], top: int, shown: str, line: int) -> list[Problem]:
+    """Bands must cover every possible total from 0 to ``top`` exactly once."""
+    expected = 0
+    for band in sorted(bands, key=lambda b: b["min"]):
+        if band["min"] != expected or band["max"] < band["min"]:
+            return [Problem(shown, line, f"the bands must cover every total from 0 to {top} with no gaps or overlaps (problem near {band['min']}–{band['max']})", "fix the min/max values")]
+        expected = band["max"] + 1
+    if expected != top + 1:
+        return [Problem(shown, line, f"the bands stop at {expected - 1} but the highest total is {top}", f"make the last band end at {top}")]
+    return []
 
 
 class ToolNotFound(LookupError):
@@ -77,8 +81,8 @@ def score(payload: dict[str, Any], answers: dict[str, int]) -> tuple[int, int]:
     return total(payload.get("items", [])), total(payload.get("positive_items", []))
 
 
-def band_for(payload: dict[str, Any], total: int) -> dict[str, Any] | None:
-    return next((b for b in payload.get("bands", []) if b["min"] <= total <= b["max"]), None)
+def band_for(payload: dict[str, Any], total: int, key: str = "bands") -> dict[str, Any] | None:
+    return next((b for b in payload.get(key, []) if b["min"] <= total <= b["max"]), None)
 
 
 def clean_entry(payload: dict[str, Any], entry: Any) -> dict[str, Any]:

@@ -259,8 +259,8 @@ function renderCheckIn(model, el) {
   });
   form.append(h("button", { type: "submit", class: "wb-choice" }, "See my check-in"));
 
-  function band(total) {
-    return (data.bands || []).find((b) => total >= b.min && total <= b.max);
+  function band(total, key = "bands") {
+    return (data[key] || []).find((b) => total >= b.min && total <= b.max);
   }
   function submit() {
     const missing = groups.filter((item) => answers[item.id] === undefined).length;
@@ -272,7 +272,7 @@ function renderCheckIn(model, el) {
     model.send({ type: "save-check-in", key: data.key, entry });
     result.replaceChildren(
       h("p", {}, h("strong", { text: `Your total today: ${total} of ${(data.items || []).length * (scale.length - 1)}. ` }), b ? b.text : ""),
-      data.positive_items && data.positive_items.length ? h("p", { text: `The good side of this work: ${positive} of ${data.positive_items.length * (scale.length - 1)}.` }) : null,
+      data.positive_items && data.positive_items.length ? h("p", {}, h("strong", { text: `The good side of this work: ${positive} of ${data.positive_items.length * (scale.length - 1)}. ` }), (band(positive, "positive_bands") || {}).text || "") : null,
       h("p", { class: "wb-private", text: data.not_a_measure }));
   }
   model.on("msg:custom", (msg) => {
