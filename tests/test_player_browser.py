@@ -162,3 +162,55 @@ def test_self_check_gives_feedback_on_every_option(offline_page, tmp_path):
     assert "1 of" in page.locator(".wb-tally").inner_text()
     assert serious(Axe().run(page)) == []
     assert offline_page.external == [] and offline_page.errors == []
+
+
+def test_reflection_is_kept_in_the_browser_and_can_be_downloaded(offline_page, tmp_path):
+    payload = {"kind": "reflection", "key": "02-boundaries/my-limits", "prompt": "Which limit will be hardest to hold?"}
+    page = offline_page.page
+    url = page_for(payload, tmp_path)
+    page.goto(url)
+    box = page.get_by_label("Which limit will be hardest to hold?")
+    box.fill("Saying no to money.")
+    box.blur()
+    page.wait_for_selector("text=Saved on this computer")
+    page.reload()
+    assert page.get_by_label("Which limit will be hardest to hold?").input_value() == "Saying no to money."
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my reflections").click()
+    text = (tmp_path / "reflections.txt")
+    download.value.save_as(text)
+    assert "Which limit will be hardest to hold?\nSaying no to money." in text.read_text()
+    assert offline_page.external == [] and offline_page.errors == []
+
+
+def test_check_in_scores_remembers_history_and_plan_saves(offline_page, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from walkbeside import selfcare
+
+    check_in = selfcare.load_tool("04-self-care", "check_in", REPO)
+    page = offline_page.page
+    page.goto(page_for(check_in, tmp_path, "check-in.html"))
+    page.get_by_role("button", name="See my check-in").click()
+    assert "Please answer every statement" in page.locator(".wb-feedback").inner_text()
+    for fieldset in page.locator(".wb-question").all():
+        fieldset.get_by_label("Sometimes").check()  # 2 points each
+    page.get_by_role("button", name="See my check-in").click()
+    total = 2 * len(check_in["items"])
+    result = page.locator(".wb-feedback").inner_text()
+    assert f"Your total today: {total} of {4 * len(check_in['items'])}." in result
+    assert " ".join(selfcare.band_for(check_in, total)["text"].split()) in " ".join(result.split())
+    assert "not a validated measure" in result
+    page.wait_for_selector(".wb-history table")
+    assert page.locator(".wb-history tbody tr").count() == 1
+    assert serious(Axe().run(page)) == []
+
+    plan = selfcare.load_tool("04-self-care", "plan", REPO)
+    page.goto(page_for(plan, tmp_path, "plan.html"))
+    first = plan["sections"][0]["title"]
+    page.get_by_label(first).fill("Checking my phone all evening.")
+    page.get_by_role("button", name="Save my plan").click()
+    page.wait_for_selector("text=Plan saved on this computer")
+    page.reload()
+    assert page.get_by_label(first).input_value() == "Checking my phone all evening."
+    assert offline_page.external == [] and offline_page.errors == []
