@@ -59,6 +59,8 @@ def test_a_folder_is_checked_recursively():
 def test_help_lists_every_subcommand_with_a_purpose():
     result = run_cli("--help")
     assert result.returncode == 0
-    for name in ("lab", "check", "progress"):
-        line = next(l for l in result.stdout.splitlines() if l.strip().startswith(name + " "))
-        assert len(line.split(None, 1)[1]) > 10, line
+    for name in ("lab", "check", "progress", "assessment", "export", "cohort", "hub"):
+        lines = result.stdout.splitlines()
+        index = next(i for i, l in enumerate(lines) if l.strip().split(" ")[0] == name)
+        purpose = (lines[index].strip()[len(name):] + " " + lines[index + 1]).strip()
+        assert len(purpose) > 10, lines[index]

@@ -9,6 +9,10 @@ from ruamel.yaml import YAML
 
 from conftest import REPO
 
+# Installed by conda here, by npm in .ci/run: not Python packages, so not in pyproject.toml.
+NOT_ON_PYPI = {"configurable-http-proxy"}
+
+
 def normalise(requirement: str) -> tuple[str, str]:
     name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
     return name.lower().replace("_", "-"), spec.replace(" ", "")
@@ -28,6 +32,8 @@ def environment_requirements() -> dict[str, str]:
             found.update(normalise(r) for r in dep["pip"] if not r.startswith("-e"))
         elif not dep.startswith(("python", "pip")) or dep.startswith("pip-"):
             found.update([normalise(dep)])
+    for name in NOT_ON_PYPI:
+        found.pop(name, None)
     return found
 
 

@@ -13,7 +13,7 @@ from . import __version__
 from .problems import UserError
 
 # module name in walkbeside.commands -> registered in this order in --help
-COMMANDS = ["lab", "check", "progress", "export", "cohort"]
+COMMANDS = ["lab", "check", "progress", "assessment", "export", "cohort", "hub"]
 
 
 def build_parser() -> argparse.ArgumentParser:
