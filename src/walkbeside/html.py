@@ -56,6 +56,28 @@ def _self_check_text(p: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _check_in_text(p: dict[str, Any]) -> str:
+    """The check-in as a paper form: each statement with the scale to circle."""
+    scale = " / ".join(e(label) for label in p.get("scale", []))
+    parts = [f"<p>{e(p['intro'])}</p>"] if p.get("intro") else []
+    for group in ("items", "positive_items"):
+        items = "".join(f"<li>{e(item['text'])} <em>({scale})</em></li>" for item in p.get(group) or [])
+        if items:
+            parts.append(f"<ol>{items}</ol>")
+    if p.get("not_a_measure"):
+        parts.append(f"<p>{e(p['not_a_measure'])}</p>")
+    return "".join(parts)
+
+
+def _plan_text(p: dict[str, Any]) -> str:
+    """The plan builder as a paper worksheet: each part with its prompt and room to write."""
+    parts = [f"<p>{e(p['intro'])}</p>"] if p.get("intro") else []
+    for section in p.get("sections") or []:
+        examples = ("<p><em>For example:</em></p><ul>" + "".join(f"<li>{e(x)}</li>" for x in section["examples"]) + "</ul>") if section.get("examples") else ""
+        parts.append(f"<h4>{e(section['title'])}</h4><p>{e(section['prompt'])}</p>{examples}<div class=\"wb-write-here\"></div>")
+    return "".join(parts)
+
+
 def activity_html(payload: dict[str, Any]) -> str:
     """A mount point for one activity; the player fills it in, print shows the text version."""
     data = e(json.dumps(payload, ensure_ascii=False), quote=True)
@@ -66,6 +88,10 @@ def activity_html(payload: dict[str, Any]) -> str:
         title, text = "Self-check", _self_check_text(payload)
     elif kind == "reflection":
         title, text = "Private reflection", f"<p>{e(payload['prompt'])}</p>"
+    elif kind == "check_in":
+        title, text = payload.get("title") or "Private check-in", _check_in_text(payload)
+    elif kind == "plan":
+        title, text = payload.get("title") or "My self-care plan", _plan_text(payload)
     else:
         title, text = payload.get("title", ""), ""
     text_version = f'<div class="wb-text-version"><h3>{e(title)}</h3>{text}</div>'

@@ -312,7 +312,7 @@ function renderPlan(model, el) {
     return h("div", { class: "wb-plan-section" },
       h("label", { for: id, class: "wb-prompt", text: s.title }),
       h("p", { text: s.prompt }),
-      s.examples && s.examples.length ? h("p", { class: "wb-examples", text: `For example: ${s.examples.join("; ")}.` }) : null,
+      s.examples && s.examples.length ? h("p", { class: "wb-examples", text: `For example: ${s.examples.map((x) => x.replace(/[.\s]+$/, "")).join("; ")}.` }) : null,
       area);
   });
   model.on("msg:custom", (msg) => {
