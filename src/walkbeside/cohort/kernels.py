@@ -3,7 +3,8 @@
 nbgrader's Execute preprocessor builds its kernel manager from the configurable
 ``kernel_manager_class``; grading workers set it to :class:`ForkedKernelManager`. Everything
 else (messages, timeouts, interrupts, shutdown) is jupyter_client's own code: only the launch
-of the process differs, so grades are the same as with ``nbgrader autograde``.
+of the process differs (forked, and sandboxed when ``Zygote.policy`` is set), so grades are
+the same as with ``nbgrader autograde``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -28,6 +30,8 @@ class Zygote:
     """The per-worker zygote process, started on first use."""
 
     _proc: subprocess.Popen | None = None
+    # What sandbox.py applies to each kernel (None: no sandbox); set by the grading worker.
+    policy: dict | None = None
 
     @classmethod
     def fork(cls, argv: list[str], cwd: str, env: dict[str, str]) -> int:
@@ -35,10 +39,12 @@ class Zygote:
             cls._proc = subprocess.Popen(
                 [sys.executable, str(ZYGOTE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 cwd="/", text=True, bufsize=1,
+                # as jupyter_client does for kernels: no debugpy start-up warning on the screen
+                env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
             )
             atexit.register(cls.close)
         assert cls._proc.stdin and cls._proc.stdout
-        cls._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+        cls._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env, "sandbox": cls.policy}) + "\n")
         reply = json.loads(cls._proc.stdout.readline() or '{"error": "the kernel zygote stopped"}')
         if "pid" not in reply:
             raise RuntimeError(f"could not start a kernel: {reply['error']}")
@@ -66,16 +72,12 @@ class ForkedProcess:
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            import select
-
             if select.select([self._fd], [], [], 0)[0]:
                 self.returncode = 0  # the zygote reaps it, so the real status is not ours to read
                 os.close(self._fd)
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import select
-
         if self.returncode is None:
             if not select.select([self._fd], [], [], timeout)[0]:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)

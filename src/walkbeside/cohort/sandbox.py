@@ -1,0 +1,109 @@
+"""Confine a forked kernel before it runs a learner's code (used by zygote.py; imports nothing
+from walkbeside).
+
+Two steps, split around ipykernel's start-up:
+
+``enter(policy)`` runs first, while the child is still single-threaded and privileged:
+  - as root: new network namespace (no network at all: the kernel talks to its worker over
+    unix sockets), new mount namespace with an empty read-only folder mounted over every
+    hidden path (the cohort, the curriculum's assessments: gradebook, answer key, other
+    learners) and fresh private tmpfs on /tmp, /var/tmp, /dev/shm and /run/lock; the kernel's
+    working folder is a scratch copy in the private /tmp.
+``drop(policy)`` runs after ipykernel has read its connection file and bound its sockets:
+  - resource limits (address space, processes, file size, open files, CPU seconds, no core
+    files), then the unprivileged user (root only).
+
+Not root: only the resource limits apply; the caller warns that learner code is not isolated.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import resource
+
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 1, 2, 4, 16384, 1 << 18
+PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+SCRATCH = "/tmp/work"  # inside the private /tmp
+CONNECTION = "/tmp/.kernel-connection.json"  # root only: never chowned to the learner's user
+
+
+def _libc():
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+    return libc
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def enter(policy: dict, cwd: str, argv: list[str]) -> tuple[str, list[str]]:
+    """Isolate this (single-threaded, just forked) process; return the folder to work in and
+    the kernel's arguments (its connection file moved to where only root can read it)."""
+    if os.geteuid() != 0:
+        return cwd, argv
+    where = argv.index("-f") + 1  # the connection file may be in a folder about to be hidden
+    with open(argv[where], "rb") as handle:
+        connection = handle.read()
+    libc = _libc()
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+    _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
+    extra = [os.path.join(cwd, name) for name in os.listdir(cwd) if not name.endswith(".ipynb")]
+    staged = {}
+    for path in extra:  # files nbgrader copied beside the notebook (data a question may use)
+        if os.path.isfile(path) and os.path.getsize(path) <= policy["file_bytes"]:
+            with open(path, "rb") as handle:
+                staged[os.path.basename(path)] = handle.read()
+    for path in policy["hide"]:
+        if os.path.isdir(path):
+            _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k,mode=0555"), f"hide {path}")
+    size = f"size={policy['scratch_bytes']},mode=1777".encode()
+    for path in PRIVATE_TMP:
+        if os.path.isdir(path) and not os.path.islink(path):
+            _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, size), f"private {path}")
+    os.mkdir(SCRATCH, 0o700)
+    for name, data in staged.items():
+        with open(os.path.join(SCRATCH, name), "wb") as handle:
+            handle.write(data)
+    fd = os.open(CONNECTION, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(connection)
+    os.environ["HOME"] = SCRATCH
+    return SCRATCH, [*argv[:where], CONNECTION, *argv[where + 1:]]
+
+
+def drop(policy: dict) -> None:
+    """Limits, then (as root) the unprivileged user; from here on nothing can be undone."""
+    limits = {
+        resource.RLIMIT_AS: policy["memory_bytes"],
+        resource.RLIMIT_NPROC: policy["processes"],
+        resource.RLIMIT_FSIZE: policy["file_bytes"],
+        resource.RLIMIT_NOFILE: 256,
+        resource.RLIMIT_CPU: policy["cpu_seconds"],
+        resource.RLIMIT_CORE: 0,
+    }
+    for kind, value in limits.items():
+        soft, hard = resource.getrlimit(kind)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(kind, (value, value))
+    if os.geteuid() == 0:
+        user = pwd.getpwnam(policy["user"])
+        for root, dirs, files in os.walk(SCRATCH):  # IPython made its folders here as root
+            for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
+                os.chown(name, user.pw_uid, user.pw_gid)
+        os.setgroups([])
+        os.setgid(user.pw_gid)
+        os.setuid(user.pw_uid)
+        os.environ.update(USER=user.pw_name, LOGNAME=user.pw_name)
+
+
+def clear_environment_secrets() -> None:
+    """The worker's environment may hold tokens; a kernel needs none of them."""
+    for key in list(os.environ):
+        if any(word in key.upper() for word in ("TOKEN", "SECRET", "PASSWORD", "KEY", "CREDENTIAL")):
+            del os.environ[key]
