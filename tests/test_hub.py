@@ -11,6 +11,7 @@ WALKBESIDE_REQUIRE_BROWSER=1 (the suite's "never skip in CI" switch).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import pwd
@@ -165,7 +166,10 @@ class Hub:
         assert r.status_code == 201, r.text
         kernel = r.json()["id"]
         try:
-            return asyncio.run(self._execute(user, f"{prefix}/api/kernels/{kernel}/channels", code, timeout))
+            # Its own thread: Playwright's sync API (a session fixture other tests in this worker
+            # may have started) keeps an event loop running in the main thread.
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                return pool.submit(asyncio.run, self._execute(user, f"{prefix}/api/kernels/{kernel}/channels", code, timeout)).result()
         finally:
             self.as_user(user).delete(f"{self.url}{prefix}/api/kernels/{kernel}", timeout=60)
 

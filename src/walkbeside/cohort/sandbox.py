@@ -6,7 +6,9 @@ Two steps, split around ipykernel's start-up:
 ``enter(policy)`` runs first, while the child is still single-threaded and privileged:
   - as root: new network namespace (no network at all: the kernel talks to its worker over
     unix sockets), new mount namespace with fresh private tmpfs on /tmp, /var/tmp, /dev/shm
-    and /run/lock (Python's own folders inside them mounted back read-only), then an empty
+    and /run/lock, every top-level folder outside the operating system's own (/home, /root,
+    /srv, /opt, other checkouts ...) covered by an empty read-only folder, Python's own
+    folders inside any of these mounted back read-only, then an empty
     read-only folder mounted over every hidden path (the cohort, the curriculum's
     assessments: gradebook, answer key, other learners); the kernel's working folder is a
     scratch copy in the private /tmp.
@@ -28,6 +30,14 @@ import sys
 CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+# Top-level folders of the operating system itself; every other one (/home, /root, /srv, /opt,
+# /work, other checkouts of the course ...) is covered with an empty read-only folder.
+SYSTEM = {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "sys", "tmp", "usr", "var"}
+
+
+def _covered() -> list[str]:
+    return [f"/{name}" for name in sorted(os.listdir("/")) if name not in SYSTEM
+            and os.path.isdir(f"/{name}") and not os.path.islink(f"/{name}")]
 SCRATCH = "/tmp/work"  # inside the private /tmp
 CONNECTION = "/tmp/.kernel-connection.json"  # root only: never chowned to the learner's user
 
@@ -44,12 +54,12 @@ def _check(result: int, what: str) -> None:
         raise OSError(errno, f"{what}: {os.strerror(errno)}")
 
 
-def _python_paths_in_private_tmp() -> list[str]:
-    """Folders the kernel imports from that live under a folder about to be made private
-    (a checkout or virtual environment under /tmp, as on CI): they are mounted back read-only.
-    Only Python's own paths come back, never the checkout around them (its assessments)."""
+def _python_paths_under(covers: list[str]) -> list[str]:
+    """Folders the kernel imports from that live under a folder about to be covered (a pyenv
+    under /root, a checkout or virtual environment under /tmp or /work): they are mounted back
+    read-only. Only Python's own paths come back, never the checkout around them."""
     wanted = {os.path.realpath(p) for p in (sys.prefix, sys.exec_prefix, sys.base_prefix, *sys.path) if p and os.path.isdir(p)}
-    inside = [p for p in wanted if any(p == t or p.startswith(t + os.sep) for t in PRIVATE_TMP)]
+    inside = [p for p in wanted if any(p == t or p.startswith(t + os.sep) for t in covers)]
     return sorted(p for p in inside if not any(p != q and p.startswith(q + os.sep) for q in inside))
 
 
@@ -70,17 +80,22 @@ def enter(policy: dict, cwd: str, argv: list[str]) -> tuple[str, list[str]]:
         if os.path.isfile(path) and os.path.getsize(path) <= policy["file_bytes"]:
             with open(path, "rb") as handle:
                 staged[os.path.basename(path)] = handle.read()
-    # Opened in the new namespace, before /tmp is covered, so they can be mounted back below.
-    kept = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in _python_paths_in_private_tmp()}
+    covered = _covered()
+    # Opened in the new namespace, before anything is covered, so they can be mounted back below.
+    kept = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in _python_paths_under([*covered, *PRIVATE_TMP])}
     size = f"size={policy['scratch_bytes']},mode=1777".encode()
     for path in PRIVATE_TMP:
         if os.path.isdir(path) and not os.path.islink(path):
             _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, size), f"private {path}")
+    for path in covered:  # writable only while root fills in the mount points below
+        _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=0755"), f"cover {path}")
     for path, fd in kept.items():
         os.makedirs(path, mode=0o755, exist_ok=True)
         _check(libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None), f"keep {path}")
         _check(libc.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None), f"read-only {path}")
         os.close(fd)
+    for path in covered:
+        _check(libc.mount(None, path.encode(), None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None), f"read-only {path}")
     for path in policy["hide"]:  # after the binds: a hidden folder inside a kept one stays hidden
         if os.path.isdir(path):
             _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, b"size=4k,mode=0555"), f"hide {path}")
