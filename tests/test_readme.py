@@ -26,6 +26,14 @@ def test_module_table_is_generated_from_the_metadata():
     assert "(modules/00-foundations.ipynb)" in table
 
 
-def test_readme_links_to_docs_that_exist():
+def github_anchor(heading: str) -> str:
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_readme_links_to_docs_and_headings_that_exist():
     for link in re.findall(r"\]\((docs/[^)]+)\)", TEXT):
-        assert (REPO / link).is_file(), link
+        path, _, anchor = link.partition("#")
+        assert (REPO / path).is_file(), link
+        if anchor:
+            headings = re.findall(r"^#+ (.+)$", (REPO / path).read_text(), re.MULTILINE)
+            assert anchor in {github_anchor(h) for h in headings}, link
