@@ -44,13 +44,15 @@ EXPECTED_SCORES = {
     # Replacing builtins.type breaks the kernel itself (ipykernel relies on it): every later
     # cell times out, so nothing scores, and the learner is flagged for the trainer.
     "redefines-builtins": 0.0,
+    "unmounts-covers": 2.0,  # no capability to lift a mount, so the key stays out of sight
 }
 EXPECTED_PROBLEMS = {
     "sys-exit/00-foundations": "could not be graded (the notebook stopped Python while it ran (sys.exit or os._exit, a crash, or far too much memory))",
     "cells-duplicated/00-foundations": "could not be graded (grading cells were duplicated in the notebook, so nbgrader cannot tell which one to grade)",
 }
 FLAGGED = {"infinite-loop", "memory-hog", "prints-megabytes", "forks-processes", "writes-outside",
-           "always-equal-answer", "reads-solutions", "network", "sleeps", "calls-sys-exit", "redefines-builtins"}
+           "always-equal-answer", "reads-solutions", "network", "sleeps", "calls-sys-exit", "redefines-builtins",
+           "unmounts-covers"}
 
 
 def totals(cohort: Path) -> dict[str, float]:
@@ -163,3 +165,39 @@ def test_grading_killed_midway_resumes_to_the_same_result(collected, graded, tmp
     assert "could not grade 2." in again.stdout
     assert outcome(cohort) == outcome(graded[0])
     assert bench.scores(cohort) == bench.scores(graded[0])  # one grade per cell, none recorded twice
+
+
+@pytest.mark.nbgrader
+def test_without_root_learner_code_is_isolated_the_same_way(collected, graded):
+    """A trainer grading as an ordinary user gets the same outcomes: user namespaces instead of root."""
+    import tempfile
+
+    if os.geteuid() != 0:
+        pytest.skip("the test needs root to hand a cohort to another user")
+    probe = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c", "print('ok')"], capture_output=True, text=True)
+    if probe.stdout.strip() != "ok":
+        message = f"nobody cannot run {sys.executable}: {probe.stderr.strip()[:200]} (on CI, .ci/run makes it reachable)"
+        if os.environ.get("CI") or os.environ.get("WALKBESIDE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    where = Path(tempfile.mkdtemp(prefix="walkbeside-rootless-"))
+    try:
+        os.chmod(where, 0o755)
+        cohort = where / "c"
+        shutil.copytree(collected, cohort)
+        subprocess.run(["chown", "-R", "nobody:nogroup", str(where)], check=True)
+        env = [f"{k}={v}" for k, v in {**FIXTURE, "PATH": os.environ["PATH"], "HOME": str(where), "LANG": "C.UTF-8"}.items()]
+        run = subprocess.run(["runuser", "-u", "nobody", "--", "env", "-i", *env, sys.executable, "-m", "walkbeside.cli",
+                              "cohort", "grade", str(cohort), "--workers", "2"],
+                             cwd=where, capture_output=True, text=True, timeout=900)
+        assert "isolated in a user namespace" in run.stderr, run.stderr
+        assert f"graded {len(EXPECTED_SCORES)}, unchanged 0, could not grade 2." in run.stdout, run.stdout + run.stderr
+        scores, problems, flags = outcome(cohort)
+        assert scores == EXPECTED_SCORES
+        assert {k: v for k, v in problems.items() if not v.startswith("answer cells")} == EXPECTED_PROBLEMS
+        assert {key.split("/")[0] for key in flags} == FLAGGED
+        nb = json.loads((cohort / "autograded" / "reads-solutions" / "00-foundations" / "00-foundations.ipynb").read_text())
+        assert "found []" in "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+        assert not Path("/tmp/walkbeside-escape.txt").exists() and not Path("/var/tmp/walkbeside-escape.txt").exists()
+    finally:
+        shutil.rmtree(where, ignore_errors=True)

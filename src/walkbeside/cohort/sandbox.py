@@ -16,7 +16,10 @@ Two steps, split around ipykernel's start-up:
   - resource limits (address space, processes, file size, open files, CPU seconds, no core
     files), then the unprivileged user (root only).
 
-Not root: only the resource limits apply; the caller warns that learner code is not isolated.
+Not root: the same namespaces and mounts inside an unprivileged user namespace (the grader
+maps itself to "root" there), and ``drop`` then removes every capability, so learner code
+keeps the grader's own file permissions but cannot undo a mount. Where the system forbids
+user namespaces, only the resource limits apply and the caller says so.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ import pwd
 import resource
 import sys
 
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
+PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, LINUX_CAPABILITY_VERSION_3 = 24, 38, 0x20080522
+_rootless = False  # set by enter(): isolated in a user namespace rather than as real root
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 # Top-level folders of the operating system itself; every other one (/home, /root, /srv, /opt,
@@ -63,16 +68,38 @@ def _python_paths_under(covers: list[str]) -> list[str]:
     return sorted(p for p in inside if not any(p != q and p.startswith(q + os.sep) for q in inside))
 
 
+def user_namespaces_work() -> bool:
+    """Whether an ordinary user may isolate kernels here (tried in a throwaway child)."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if _libc().unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) == 0 else 1)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+def _enter_user_namespace(libc) -> bool:
+    uid, gid = os.geteuid(), os.getegid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) != 0:
+        return False
+    for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"), ("gid_map", f"0 {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as handle:
+            handle.write(text)
+    return True
+
+
 def enter(policy: dict, cwd: str, argv: list[str]) -> tuple[str, list[str]]:
     """Isolate this (single-threaded, just forked) process; return the folder to work in and
     the kernel's arguments (its connection file moved to where only root can read it)."""
-    if os.geteuid() != 0:
-        return cwd, argv
+    global _rootless
     where = argv.index("-f") + 1  # the connection file may be in a folder about to be hidden
     with open(argv[where], "rb") as handle:
         connection = handle.read()
     libc = _libc()
-    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+    if os.geteuid() != 0:
+        if not _enter_user_namespace(libc):
+            return cwd, argv
+        _rootless = True
+    else:
+        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
     _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
     extra = [os.path.join(cwd, name) for name in os.listdir(cwd) if not name.endswith(".ipynb")]
     staged = {}
@@ -83,6 +110,8 @@ def enter(policy: dict, cwd: str, argv: list[str]) -> tuple[str, list[str]]:
     covered = _covered()
     # Opened in the new namespace, before anything is covered, so they can be mounted back below.
     kept = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in _python_paths_under([*covered, *PRIVATE_TMP])}
+    # Folders the kernel must write to outside its scratch space (its worker's sockets).
+    writable = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in policy.get("writable", []) if os.path.isdir(path)}
     size = f"size={policy['scratch_bytes']},mode=1777".encode()
     for path in PRIVATE_TMP:
         if os.path.isdir(path) and not os.path.islink(path):
@@ -93,6 +122,10 @@ def enter(policy: dict, cwd: str, argv: list[str]) -> tuple[str, list[str]]:
         os.makedirs(path, mode=0o755, exist_ok=True)
         _check(libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None), f"keep {path}")
         _check(libc.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None), f"read-only {path}")
+        os.close(fd)
+    for path, fd in writable.items():
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        _check(libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND, None), f"keep {path}")
         os.close(fd)
     for path in covered:
         _check(libc.mount(None, path.encode(), None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None), f"read-only {path}")
@@ -120,11 +153,17 @@ def drop(policy: dict) -> None:
         resource.RLIMIT_CPU: policy["cpu_seconds"],
         resource.RLIMIT_CORE: 0,
     }
+    if _rootless:
+        # Processes are counted per real user, and here that is the grader, whose own programs
+        # already count: leave room for them on top of the kernel's share.
+        limits[resource.RLIMIT_NPROC] += _tasks_of_this_user()
     for kind, value in limits.items():
         soft, hard = resource.getrlimit(kind)
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(kind, (value, value))
-    if os.geteuid() == 0:
+    if _rootless:
+        _drop_capabilities()
+    elif os.geteuid() == 0:
         user = pwd.getpwnam(policy["user"])
         for root, dirs, files in os.walk(SCRATCH):  # IPython made its folders here as root
             for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
@@ -133,6 +172,38 @@ def drop(policy: dict) -> None:
         os.setgid(user.pw_gid)
         os.setuid(user.pw_uid)
         os.environ.update(USER=user.pw_name, LOGNAME=user.pw_name)
+
+
+def _tasks_of_this_user() -> int:
+    uid, count = os.getuid(), 0
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and os.stat(f"/proc/{pid}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return count
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def _drop_capabilities() -> None:
+    """Inside the user namespace this process is "root": take every capability away for good
+    (bounding set, then effective/permitted/inheritable; no new privileges on exec), so learner
+    code cannot unmount what covers the grader's files or reconfigure the network."""
+    libc = _libc()
+    cap = 0
+    while libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:
+        cap += 1
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no new privileges")
+    data = (_CapData * 2)()
+    _check(libc.capset(ctypes.byref(_CapHeader(LINUX_CAPABILITY_VERSION_3, 0)), data), "drop capabilities")
 
 
 def clear_environment_secrets() -> None:

@@ -56,12 +56,12 @@ def start(root: str) -> None:
     # nbgrader's SQLAlchemy warnings would break the progress line; its log is kept per result
     warnings.simplefilter("ignore")
     validate_schema_once()
-    Zygote.policy = sandbox_policy(cohort)
     # Kernels talk to their worker over unix sockets: a sandboxed kernel has no network at all.
-    # Under /run when root, because the sandbox gives each kernel a private /tmp.
+    # The sandbox mounts this folder back inside the kernel's private /tmp.
     base = Path("/run" if os.geteuid() == 0 else tempfile.gettempdir())
     remove_stale_socket_folders(base)
     sockets = tempfile.mkdtemp(prefix=f"walkbeside-kernels-{os.getpid()}-", dir=base)
+    Zygote.policy = {**sandbox_policy(cohort), "writable": [sockets]}
     atexit.register(shutil.rmtree, sockets, True)
     # A long busy-timeout: workers write to the one SQLite gradebook in turns.
     _api = api(cohort, **{

@@ -109,8 +109,15 @@ def run_grade(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UserError("--workers must be 1 or more")
     if os.geteuid() != 0:
-        print("note: not running as root, so learner code runs as you, with resource limits but without the sandbox "
-              "(no separate user, network or file isolation); see docs/trainers.md", file=sys.stderr)
+        from ..cohort.sandbox import user_namespaces_work
+
+        if user_namespaces_work():
+            print("note: not running as root: learner code is isolated in a user namespace (no network, your files "
+                  "hidden) but runs with your user's permissions; see docs/trainers.md", file=sys.stderr)
+        else:
+            print("note: not running as root and this system does not allow user namespaces, so learner code runs as "
+                  "you, with resource limits but without the sandbox (no network or file isolation); see docs/trainers.md",
+                  file=sys.stderr)
     run = grade(_cohort(args.dir), args.workers)
     for job, reason in run.failed:
         print(f"{job.key}: could not be graded: {reason} — open submitted/{job.key}/ to look, then collect a new copy")
