@@ -113,3 +113,28 @@ def test_crisis_card_lists_the_us_resources():
     html = learn.crisis_card()._repr_html_()
     for needed in ("1-888-373-7888", "233733", "988", "911", "1-800-422-4453"):
         assert needed in html
+
+
+def test_check_in_and_plan_are_saved_locally_by_message(ws):
+    check_in = learn.check_in("04-self-care")
+    sent = []
+    check_in.send = sent.append
+    items = check_in.payload["items"]
+    answers = {item["id"]: 1 for item in items} | {"not-a-statement": 4}
+    check_in._on_message(check_in, {"type": "save-check-in", "key": "04-self-care", "entry": {"answers": answers, "total": 999}}, [])
+    history = sent[-1]
+    assert history["type"] == "check-in-history" and len(history["entries"]) == 1
+    entry = history["entries"][0]
+    assert entry["total"] == len(items), "the total is recomputed here, not trusted from the browser"
+    assert "not-a-statement" not in entry["answers"]
+    assert progress.check_ins("04-self-care", ws) == history["entries"]
+    assert json.dumps(entry) not in json.dumps(check_in.get_state()), "answers never sit in widget state"
+
+    plan = learn.self_care_plan("04-self-care")
+    plan.send = sent.append
+    first = plan.payload["sections"][0]["id"]
+    plan._on_message(plan, {"type": "save-plan", "key": "04-self-care", "plan": {first: "Call Sam."}}, [])
+    assert sent[-1] == {"type": "plan-saved", "key": "04-self-care"}
+    plan._on_message(plan, {"type": "load-plan", "key": "04-self-care"}, [])
+    assert sent[-1]["plan"] == {first: "Call Sam."}
+    assert (ws / ".walkbeside" / "plans.json").exists()
