@@ -49,3 +49,20 @@ def test_resync_keeps_the_learners_edit_and_puts_the_new_version_beside_it(tmp_p
     again = {c.name: c for c in workspace.sync(tmp_path, REPO)}
     assert again["02-boundaries.ipynb"].action == "kept-yours" and mine.read_text() == edited
     assert again["03-consistency.ipynb"].action == "unchanged"
+
+
+def test_start_page_shows_progress_from_a_hidden_cell_that_runs(tmp_path, monkeypatch):
+    from nbclient import NotebookClient
+    import nbformat
+
+    from walkbeside import progress
+
+    workspace.sync(tmp_path, REPO)
+    progress.record_self_check("00-foundations", {"anything": 0}, tmp_path)
+    nb = nbformat.read(tmp_path / "start-here.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1 and code[0].metadata["jupyter"]["source_hidden"]
+    monkeypatch.setenv("WALKBESIDE_WORKSPACE", str(tmp_path))
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    html = code[0].outputs[0]["data"]["text/html"]
+    assert "0 of 5 modules complete." in html and "Foundations" in html

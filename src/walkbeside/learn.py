@@ -22,7 +22,7 @@ from .html import activity_html, crisis_card_html, player_assets
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-__all__ = ["crisis_card", "scenario", "self_check", "reflection", "check_in", "self_care_plan"]
+__all__ = ["crisis_card", "scenario", "self_check", "reflection", "check_in", "self_care_plan", "my_progress"]
 
 
 class Activity(anywidget.AnyWidget):
@@ -163,6 +163,35 @@ class CrisisCard:
         from .html import crisis_markdown
 
         return crisis_markdown()
+
+
+class ProgressTable:
+    """What the learner has finished, per module, read from their own computer."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        body = "".join(
+            f"<tr><th scope=\"row\">{e(r['title'])}</th>"
+            f"<td>{r['scenarios'][0]} of {r['scenarios'][1]}</td><td>{r['self_check'][0]} of {r['self_check'][1]}</td>"
+            f"<td>{r['reflections'][0]} of {r['reflections'][1]}</td><td>{'Complete' if r['complete'] else 'Not yet'}</td></tr>"
+            for r in self.rows)
+        done = sum(r["complete"] for r in self.rows)
+        return (f'<section class="wb" aria-label="Your progress"><p><strong>{done} of {len(self.rows)} modules complete.</strong> '
+                "A module is complete when every scenario has reached an ending and every self-check question is answered. "
+                "Reflections are private and optional.</p><table class=\"wb-table\"><thead><tr><th scope=\"col\">Module</th>"
+                "<th scope=\"col\">Scenarios finished</th><th scope=\"col\">Self-check answered</th>"
+                f"<th scope=\"col\">Reflections written</th><th scope=\"col\">Status</th></tr></thead><tbody>{body}</tbody></table></section>")
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{r['title']}: {'complete' if r['complete'] else 'not yet'}" for r in self.rows)
+
+
+def my_progress() -> ProgressTable:
+    """The learner's progress in every module (the same as `walkbeside progress`)."""
+    return ProgressTable(progress.summary())
 
 
 def crisis_card() -> CrisisCard:

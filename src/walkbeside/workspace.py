@@ -65,9 +65,15 @@ def start_page(root: Path | None = None) -> bytes:
         rows.append(f"{ref.number + 1}. [{meta.get('title', ref.slug)}]({ref.slug}.ipynb) — about {meta.get('minutes', '?')} minutes")
     text += "\n" + "\n".join(rows) + "\n"
     sections = [s for s in text.split("\n## ")]
-    cells = [sections[0]] + ["## " + s for s in sections[1:]]
+    cells = [{"cell_type": "markdown", "id": f"start-{i}", "metadata": {}, "source": c.strip() + "\n"}
+             for i, c in enumerate([sections[0]] + ["## " + s for s in sections[1:]])]
+    # The progress table, right after the section that explains it (hidden code, like the modules).
+    at = next(i for i, c in enumerate(cells) if c["source"].startswith("## Your progress")) + 1
+    cells.insert(at, {"cell_type": "code", "id": "my-progress", "execution_count": None, "outputs": [],
+                      "metadata": {"jupyter": {"source_hidden": True}},
+                      "source": "from walkbeside.learn import my_progress\nmy_progress()"})
     nb = {
-        "cells": [{"cell_type": "markdown", "id": f"start-{i}", "metadata": {}, "source": c.strip() + "\n"} for i, c in enumerate(cells)],
+        "cells": cells,
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}, "language_info": {"name": "python"}},
         "nbformat": 4,
         "nbformat_minor": 5,
