@@ -224,6 +224,8 @@ def _server_env(settings: HubSettings, kind: str) -> dict[str, str]:
 
 def configure(c, settings: HubSettings | None = None) -> HubSettings:
     """Fill JupyterHub's config object ``c`` (see deploy/jupyterhub/jupyterhub_config.py)."""
+    from .workspace import OFFLINE_LAB_ARGS
+
     settings = settings or HubSettings.from_env()
     learners, trainers = settings.learner_ids(), list(settings.trainers)
     bad = [name for name in [*learners, *trainers, *settings.admins, settings.grader] if not SAFE_NAME.fullmatch(name)]
@@ -269,7 +271,6 @@ def configure(c, settings: HubSettings | None = None) -> HubSettings:
     c.Spawner.ip = "127.0.0.1"
     c.Spawner.default_url = "/lab/tree/start-here.ipynb"
     c.Spawner.environment = _server_env(settings, "learner")
-    c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     c.Spawner.start_timeout = 120
     c.Spawner.http_timeout = 90
 
@@ -278,8 +279,7 @@ def configure(c, settings: HubSettings | None = None) -> HubSettings:
         "name": service,
         "url": f"http://127.0.0.1:{settings.course_port}",
         "command": [settings.python, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={cohort}",
-                    "--ServerApp.default_url=/formgrader", "--LabApp.news_url=None",
-                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                    "--ServerApp.default_url=/formgrader", *OFFLINE_LAB_ARGS],
         "user": settings.grader,
         "cwd": str(cohort),  # nbgrader reads the cohort's nbgrader_config.py from here
         "environment": {**_server_env(settings, "grader"), "WALKBESIDE_WORKSPACE": str(cohort / ".walkbeside" / "workspace")},
@@ -319,7 +319,7 @@ def singleuser_main(argv: list[str] | None = None) -> None:
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     os.chdir(ws)
-    cmd = [sys.executable, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={ws}", *argv]
+    cmd = [sys.executable, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={ws}", *workspace.lab_args(ws), *argv]
     os.execv(cmd[0], cmd)
 
 

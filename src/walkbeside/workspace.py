@@ -20,6 +20,14 @@ from . import contract, curriculum, progress
 from .html import crisis_markdown, static_text_data
 
 INSTALLED = "installed.json"
+# Every Walk Beside JupyterLab (`walkbeside lab`, hub servers) works offline: no news feed or
+# update checks reaching the internet.
+OFFLINE_LAB_ARGS = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+# JupyterLab settings kept with the workspace. Written once, never over the learner's own.
+LAB_SETTINGS = {
+    # No "get Jupyter news?" prompt and no requests to the news feed.
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": '{"fetchNews": "false", "checkForUpdates": false}\n',
+}
 
 
 @dataclass(frozen=True)
@@ -118,3 +126,18 @@ def sync(ws: Path, root: Path | None = None) -> list[Change]:
             changes.append(Change(name, "kept-yours", beside.name))
     progress.write_json(record_path, installed)
     return changes
+
+
+def lab_settings_dir(ws: Path) -> Path:
+    folder = progress.data_dir(ws) / "lab-settings"
+    for name, text in LAB_SETTINGS.items():
+        target = folder / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    return folder
+
+
+def lab_args(ws: Path) -> list[str]:
+    """JupyterLab options for a learner's server on ``ws``: offline, settings kept with the workspace."""
+    return [*OFFLINE_LAB_ARGS, f"--LabApp.user_settings_dir={lab_settings_dir(ws)}"]

@@ -21,32 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-# JupyterLab settings kept with the workspace. Written once, never over the learner's own.
-LAB_SETTINGS = {
-    # No "get Jupyter news?" prompt and no requests to the news feed: the training is offline.
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": '{"fetchNews": "false", "checkForUpdates": false}\n',
-}
-
-
-def lab_settings_dir(ws: Path) -> Path:
-    folder = progress.data_dir(ws) / "lab-settings"
-    for name, text in LAB_SETTINGS.items():
-        target = folder / name
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    return folder
-
-
 def lab_command(ws: Path, *, port: int | None, open_browser: bool) -> list[str]:
     cmd = [
         sys.executable, "-m", "jupyterlab",
         f"--ServerApp.root_dir={ws}",
-        f"--LabApp.user_settings_dir={lab_settings_dir(ws)}",
+        *workspace.lab_args(ws),
         "--LabApp.default_url=/lab/tree/start-here.ipynb",
-        # The training works offline: no news feed or update checks reaching the internet.
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--ServerApp.ip=127.0.0.1",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
