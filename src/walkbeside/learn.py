@@ -48,8 +48,7 @@ class ScenarioPlayer(Activity):
     """A branching scenario. ``state`` = {"path": [choice indexes], "endings": [ids reached]}."""
 
     def __init__(self, loaded: scenarios.Scenario, **kwargs):
-        done = progress.read_json(progress.data_dir() / "progress.json", {}).get("modules", {})
-        before = done.get(loaded.module, {}).get("scenarios", {}).get(loaded.id, {})
+        before = progress.recorded().get(loaded.module, {}).get("scenarios", {}).get(loaded.id, {})
         super().__init__(payload=loaded.payload(), state={"path": list(before.get("path", [])), "endings": list(before.get("endings", []))}, **kwargs)
         self.scenario = loaded
         self.observe(self._record, names="state")
@@ -97,8 +96,7 @@ class SelfCheck(Activity):
     """Formative questions. ``state`` = {"answers": {question id: option index}}."""
 
     def __init__(self, payload: dict[str, Any], **kwargs):
-        done = progress.read_json(progress.data_dir() / "progress.json", {}).get("modules", {})
-        answers = done.get(payload["key"], {}).get("self_check", {})
+        answers = progress.recorded().get(payload["key"], {}).get("self_check", {})
         super().__init__(payload=payload, state={"answers": dict(answers)}, **kwargs)
         self.observe(self._record, names="state")
 

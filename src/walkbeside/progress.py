@@ -79,6 +79,11 @@ def _module(data: dict, module: str) -> dict:
     return data.setdefault("modules", {}).setdefault(module, {})
 
 
+def recorded(ws: Path | None = None) -> dict[str, dict]:
+    """Everything recorded so far, per module slug."""
+    return read_json(data_dir(ws) / "progress.json", {}).get("modules", {})
+
+
 def record_scenario(key: str, path: list[int], ending: str | None, ws: Path | None = None) -> dict:
     module, _, scenario_id = key.partition("/")
 
@@ -139,7 +144,7 @@ def summary(ws: Path | None = None, root: Path | None = None) -> list[dict[str, 
     """Per module, in manifest order: what is done and what is left."""
     from . import contract, scenarios, selfchecks
 
-    data = read_json(data_dir(ws) / "progress.json", {}).get("modules", {})
+    data = recorded(ws)
     rows = []
     for ref in curriculum.modules(root):
         done = data.get(ref.slug, {})
