@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from walkbeside import assessments, check, curriculum, selfgrade
+from walkbeside import assessments, check, curriculum, html, selfgrade
 from walkbeside.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,7 +179,7 @@ def test_keys_are_spread_over_the_letters():
 def test_header_holds_instructions_and_the_crisis_card():
     nb = load(COURSE / "source" / "header.ipynb")
     text = " ".join(" ".join(src(c).split()) for c in nb["cells"])
-    for item in assessments.crisis_resources()["resources"]:
+    for item in html.crisis_resources()["resources"]:
         assert " ".join(item["detail"].split()) in text
     assert "Shift+Enter" in text and 'answer_0 = ""' in text
     assert all(assessments.cell_role(c) in {"readonly", "plain"} for c in nb["cells"])

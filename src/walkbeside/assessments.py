@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import contract, curriculum
+from . import contract, curriculum, html
 from .language import find_avoided_terms
 from .problems import Problem, display_path
 
@@ -260,13 +260,6 @@ def _fmt(points: float) -> str:
 
 # --------------------------------------------------------------------------- the checker
 
-def crisis_resources() -> dict[str, Any]:
-    from ruamel.yaml import YAML
-
-    path = Path(__file__).resolve().parent / "data" / "crisis-resources.yaml"
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-
-
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[*_`>]", "", text)).strip().lower()
 
@@ -343,7 +336,7 @@ class _Checker:
                          "move questions into the assessment notebooks; keep only instructions and the crisis card here")
         text = _squash("\n".join(contract.source(c) for c in self.nb.cells if isinstance(c, dict) and c.get("cell_type") == "markdown"))
         try:
-            card = crisis_resources()
+            card = html.crisis_resources()
             resources = card.get("resources") or []
         except Exception:  # the package data is ours; never let it hide the header's own problems
             return
