@@ -136,8 +136,9 @@ def run_formgrade(args: argparse.Namespace) -> int:
 def run_feedback(args: argparse.Namespace) -> int:
     from ..cohort.feedback import write_feedback
 
-    paths = write_feedback(_cohort(args.dir))
-    print(f"wrote {len(paths)} feedback file(s) in {display_path(_cohort(args.dir).path('feedback-html'))}")
+    cohort = _cohort(args.dir)
+    paths = write_feedback(cohort)
+    print(f"wrote {len(paths)} feedback file(s) in {display_path(cohort.path('feedback-html'))}")
     return 0
 
 
